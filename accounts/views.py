@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts.forms import InvitationForm, SignupForm
+from accounts.middleware import SESSION_KEY
+from accounts.models import Invitation, Membership, hash_token
+from accounts.services import invitation_accept, user_signup
+
+
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("decisions:project_list")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = user_signup(
+            username=form.cleaned_data["username"],
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password1"],
+            organisation_name=form.cleaned_data["organisation_name"],
+        )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"Welcome! {form.cleaned_data['organisation_name']} is ready.")
+        return redirect(request.GET.get("next") or "decisions:project_list")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+@login_required
+@require_POST
+def switch_organisation(request):
+    membership = get_object_or_404(
+        Membership, user=request.user, organisation_id=request.POST.get("organisation")
+    )
+    request.session[SESSION_KEY] = membership.organisation_id
+    messages.info(request, f"Now working in {membership.organisation}.")
+    return redirect("decisions:project_list")
+
+
+def _membership_or_404(request, organisation_id: int) -> Membership:
+    # Outsiders get 404: they must not learn the organisation exists.
+    return get_object_or_404(
+        Membership.objects.select_related("organisation"),
+        user=request.user,
+        organisation_id=organisation_id,
+    )
+
+
+@login_required
+def members(request, organisation_id: int):
+    membership = _membership_or_404(request, organisation_id)
+    organisation = membership.organisation
+    form = InvitationForm()
+    invite_url = None
+    if request.method == "POST":
+        if not membership.is_owner:
+            return HttpResponseForbidden("Only an owner can invite colleagues.")
+        form = InvitationForm(request.POST)
+        if form.is_valid():
+            _, token = Invitation.issue(
+                organisation=organisation,
+                role=form.cleaned_data["role"],
+                created_by=request.user,
+                days=form.cleaned_data["days"],
+            )
+            invite_url = request.build_absolute_uri(reverse("accounts:accept", args=[token]))
+    context = {
+        "organisation": organisation,
+        "membership": membership,
+        "memberships": organisation.memberships.select_related("user").order_by("user__username"),
+        "form": form,
+        "invite_url": invite_url,
+    }
+    return render(request, "accounts/members.html", context)
+
+
+def accept_invitation(request, token: str):
+    invitation = Invitation.objects.filter(token_hash=hash_token(token)).first()
+    if invitation is None or not invitation.is_usable:
+        raise Http404("This invitation is no longer valid.")
+    if not request.user.is_authenticated:
+        return render(
+            request, "accounts/invitation.html", {"invitation": invitation, "token": token}
+        )
+    if request.method == "POST":
+        invitation_accept(invitation=invitation, user=request.user)
+        request.session[SESSION_KEY] = invitation.organisation_id
+        messages.success(request, f"You joined {invitation.organisation}.")
+        return redirect("decisions:project_list")
+    return render(request, "accounts/invitation.html", {"invitation": invitation, "token": token})

@@ -1,0 +1,26 @@
+"""Permission-scoped loading: every view gets its objects through here.
+
+Someone outside the organisation gets 404 (the object's existence is not leaked);
+a viewer asking to change something gets 403.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from accounts.models import Membership
+from decisions.models import Project
+
+
+def project_for(request, project_id: int, *, edit: bool = False) -> tuple[Project, Membership]:
+    project = get_object_or_404(Project.objects.select_related("organisation"), pk=project_id)
+    membership = Membership.objects.filter(
+        user=request.user, organisation_id=project.organisation_id
+    ).first()
+    if membership is None:
+        raise Http404("No such project.")
+    if edit and not membership.can_edit:
+        raise PermissionDenied("Viewers cannot change projects.")
+    return project, membership

@@ -1,0 +1,78 @@
+"""Shared fixtures: an organisation with an owner (alice), an editor (bob) and a viewer
+(victor), and an outsider (charlie) who owns another organisation."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from accounts.models import Role
+from tests.factories import MembershipFactory, OrganisationFactory, ProjectFactory, UserFactory
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip locally when a service or tool is missing; under CI=true that is a failure."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"CI needs this and it is missing: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def require_chromium():
+    require(shutil.which("chromium") is not None, "Debian's chromium is not installed")
+
+
+@pytest.fixture
+def organisation(db):
+    return OrganisationFactory(name="Acme")
+
+
+@pytest.fixture
+def alice(organisation):
+    user = UserFactory(username="alice")
+    MembershipFactory(user=user, organisation=organisation, role=Role.OWNER)
+    return user
+
+
+@pytest.fixture
+def bob(organisation):
+    user = UserFactory(username="bob")
+    MembershipFactory(user=user, organisation=organisation, role=Role.EDITOR)
+    return user
+
+
+@pytest.fixture
+def victor(organisation):
+    user = UserFactory(username="victor")
+    MembershipFactory(user=user, organisation=organisation, role=Role.VIEWER)
+    return user
+
+
+@pytest.fixture
+def charlie(db):
+    user = UserFactory(username="charlie")
+    MembershipFactory(user=user, organisation=OrganisationFactory(name="Rival"), role=Role.OWNER)
+    return user
+
+
+@pytest.fixture
+def project(organisation, alice):
+    return ProjectFactory(organisation=organisation, name="Support bot", created_by=alice)
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) -> a test client logged in as that user (None: anonymous)."""
+
+    def login(user):
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return login
