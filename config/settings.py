@@ -180,6 +180,10 @@ STORAGES = {
 }
 # Vendored assets (plotly.js, htmx) carry versions in their paths: cache them a year.
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
+# In the embedded setup files are served straight from the apps and packages (no
+# collectstatic step); production serves the collected, hashed copies.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 
 # Security. Behind a TLS-terminating proxy set SECURE_PROXY_SSL_HEADER_ENABLED=true;
 # SECURE_SSL_REDIRECT=false lets the proxy do the redirect instead.

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from decisions.models import Project
+
+
+def test_anonymous_is_sent_to_login(client, project):
+    for url in (
+        reverse("decisions:project_list"),
+        reverse("decisions:project_detail", args=[project.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("who", ["alice", "bob", "victor"])
+def test_members_see_the_project(request, client_for, project, who):
+    user = request.getfixturevalue(who)
+    response = client_for(user).get(reverse("decisions:project_detail", args=[project.pk]))
+    assert response.status_code == 200
+    assert "Support bot" in response.content.decode()
+
+
+def test_outsider_gets_404_not_403(client_for, charlie, project):
+    client = client_for(charlie)
+    assert client.get(reverse("decisions:project_detail", args=[project.pk])).status_code == 404
+    assert client.get(reverse("decisions:project_edit", args=[project.pk])).status_code == 404
+    assert "Support bot" not in client.get(reverse("decisions:project_list")).content.decode()
+
+
+def test_viewer_cannot_modify(client_for, victor, project):
+    client = client_for(victor)
+    url = reverse("decisions:project_edit", args=[project.pk])
+    assert client.post(url, {"name": "Hijacked"}).status_code == 403
+    assert client.post(reverse("decisions:project_create"), {"name": "New"}).status_code == 403
+    project.refresh_from_db()
+    assert project.name == "Support bot"
+    assert Project.objects.count() == 1
+
+
+def test_editor_creates_a_project_in_their_organisation(client_for, bob, organisation):
+    response = client_for(bob).post(reverse("decisions:project_create"), {"name": "Invoices"})
+    assert response.status_code == 302
+    assert Project.objects.get(name="Invoices").organisation == organisation
+
+
+def test_blank_name_is_refused_with_a_message(client_for, bob):
+    response = client_for(bob).post(reverse("decisions:project_create"), {"name": ""})
+    assert response.status_code == 200
+    assert "This field is required" in response.content.decode()
+    assert not Project.objects.exists()
