@@ -32,3 +32,69 @@ class Project(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ScenarioQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ScenarioQuerySet:
+        return self.filter(project__organisation__memberships__user=user)
+
+    def active(self) -> ScenarioQuerySet:
+        return self.filter(archived=False)
+
+    def following_latest(self) -> ScenarioQuerySet:
+        """Scenarios that move with the newest published catalog (not pinned to one)."""
+        return self.filter(
+            models.Q(inputs__catalog="latest") | ~models.Q(inputs__has_key="catalog")
+        )
+
+
+class Scenario(models.Model):
+    """One set of inputs to the decision, kept as scenario-format v1 JSON.
+
+    `inputs` is the draft exactly as the user left it: a value that does not validate yet
+    stays as typed, so nothing is lost; the engine's parse_scenario names what is wrong.
+    """
+
+    project = models.ForeignKey(Project, models.CASCADE, related_name="scenarios")
+    name = models.CharField(max_length=120)
+    inputs = models.JSONField(default=dict)
+    step = models.PositiveSmallIntegerField(default=0)  # furthest wizard step reached
+    archived = models.BooleanField(default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = ScenarioQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["project", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def catalog(self) -> str:
+        return self.inputs.get("catalog", "latest") if isinstance(self.inputs, dict) else "latest"
+
+    def latest_result(self) -> Result | None:
+        return self.results.order_by("-created").first()
+
+
+class Result(models.Model):
+    """What the engine computed for a scenario against one catalog version. Never edited:
+    a recompute adds a new Result, so a report can keep pointing at the one it showed."""
+
+    scenario = models.ForeignKey(Scenario, models.CASCADE, related_name="results")
+    catalog_version = models.CharField(max_length=40)
+    inputs = models.JSONField()  # the full, validated scenario (defaults filled)
+    output = models.JSONField()  # tunecase.result/v1
+    verdict = models.CharField(max_length=20)
+    payback_months = models.FloatField(null=True)
+    monthly_savings = models.FloatField(null=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.scenario} @ {self.catalog_version}: {self.verdict}"
