@@ -20,6 +20,4 @@ class SignupForm(UserCreationForm):
 
 class InvitationForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices, initial=Role.EDITOR)
-    days = forms.IntegerField(
-        min_value=1, max_value=30, initial=7, label="Valid for (days)"
-    )
+    days = forms.IntegerField(min_value=1, max_value=30, initial=7, label="Valid for (days)")

@@ -32,9 +32,7 @@ class MembershipQuerySet(models.QuerySet):
 
 
 class Membership(models.Model):
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.CASCADE, related_name="memberships"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
     created = models.DateTimeField(auto_now_add=True)
@@ -75,6 +73,9 @@ class Invitation(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
     accepted = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Invitation to {self.organisation} as {self.role}"
 
     @classmethod
     def issue(cls, *, organisation: Organisation, role: str, created_by, days: int = 7):
