@@ -98,3 +98,62 @@ class Result(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scenario} @ {self.catalog_version}: {self.verdict}"
+
+
+class JobStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for the broker"  # could not be enqueued; the sweep retries
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class Job(models.Model):
+    """One computation of a scenario's full result, on a worker or inline.
+
+    A task claims its job atomically (queued -> running), so a duplicate delivery finds
+    nothing to do; a running job whose lease ran out (its worker died) may be claimed again.
+    """
+
+    scenario = models.ForeignKey(Scenario, models.CASCADE, related_name="jobs")
+    reason = models.CharField(max_length=20, default="requested")  # requested | new_prices
+    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)  # percent
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True
+    )
+    result = models.ForeignKey(Result, models.SET_NULL, null=True, blank=True, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+    started = models.DateTimeField(null=True, blank=True)
+    finished = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        indexes = [models.Index(fields=["status", "created"])]
+
+    def __str__(self) -> str:
+        return f"job {self.pk} for {self.scenario_id}: {self.status}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+
+class PriceChange(models.Model):
+    """What a newly published catalog did to a scenario that follows "latest"."""
+
+    scenario = models.ForeignKey(Scenario, models.CASCADE, related_name="price_changes")
+    catalog_version = models.CharField(max_length=40)
+    old_result = models.ForeignKey(Result, models.SET_NULL, null=True, related_name="+")
+    new_result = models.ForeignKey(Result, models.CASCADE, related_name="+")
+    verdict_changed = models.BooleanField()
+    payback_changed = models.BooleanField()
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.scenario} under {self.catalog_version}"
