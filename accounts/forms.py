@@ -21,3 +21,7 @@ class SignupForm(UserCreationForm):
 class InvitationForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices, initial=Role.EDITOR)
     days = forms.IntegerField(min_value=1, max_value=30, initial=7, label="Valid for (days)")
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(max_length=80, help_text="What will use it, e.g. “finance notebook”.")

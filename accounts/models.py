@@ -93,3 +93,52 @@ class Invitation(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.accepted is None and self.expires > timezone.now()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self) -> ApiTokenQuerySet:
+        return self.filter(revoked__isnull=True)
+
+
+class ApiToken(models.Model):
+    """A personal token for the HTTP API. Only its hash is stored; it is shown once."""
+
+    PREFIX = "tc_"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=80)
+    token_hash = models.CharField(max_length=64, unique=True)
+    hint = models.CharField(max_length=12)  # the first characters, to tell tokens apart
+    created = models.DateTimeField(auto_now_add=True)
+    last_used = models.DateTimeField(null=True, blank=True)
+    revoked = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.hint}…)"
+
+    @classmethod
+    def issue(cls, *, user, name: str) -> tuple[ApiToken, str]:
+        token = cls.PREFIX + secrets.token_urlsafe(32)
+        api_token = cls.objects.create(
+            user=user, name=name, token_hash=hash_token(token), hint=token[:10]
+        )
+        return api_token, token
+
+    @classmethod
+    def authenticate(cls, token: str) -> ApiToken | None:
+        api_token = (
+            cls.objects.active().select_related("user").filter(token_hash=hash_token(token)).first()
+        )
+        if api_token is None or not api_token.user.is_active:
+            return None
+        cls.objects.filter(pk=api_token.pk).update(last_used=timezone.now())
+        return api_token
+
+    def revoke(self) -> None:
+        self.revoked = timezone.now()
+        self.save(update_fields=["revoked"])

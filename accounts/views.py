@@ -8,9 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts.forms import InvitationForm, SignupForm
+from accounts.forms import ApiTokenForm, InvitationForm, SignupForm
 from accounts.middleware import SESSION_KEY
-from accounts.models import Invitation, Membership, hash_token
+from accounts.models import ApiToken, Invitation, Membership, hash_token
 from accounts.services import invitation_accept, user_signup
 
 
@@ -93,3 +93,28 @@ def accept_invitation(request, token: str):
         messages.success(request, f"You joined {invitation.organisation}.")
         return redirect("decisions:project_list")
     return render(request, "accounts/invitation.html", {"invitation": invitation, "token": token})
+
+
+@login_required
+def api_tokens(request):
+    """The user's API tokens: create one (shown once), see when each was last used."""
+    new_token = None
+    form = ApiTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        _, new_token = ApiToken.issue(user=request.user, name=form.cleaned_data["name"])
+        form = ApiTokenForm()
+    tokens = ApiToken.objects.filter(user=request.user)
+    return render(
+        request,
+        "accounts/api_tokens.html",
+        {"tokens": tokens, "form": form, "new_token": new_token},
+    )
+
+
+@login_required
+@require_POST
+def api_token_revoke(request, token_id: int):
+    token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
+    token.revoke()
+    messages.success(request, f"Token “{token.name}” revoked; it stops working now.")
+    return redirect("accounts:api_tokens")

@@ -8,6 +8,7 @@ in the project folder, Celery tasks run inline. `DATABASE_URL` switches to Postg
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -147,6 +148,11 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "tunecase.sqlite3")),
             "OPTIONS": {"timeout": 20},
+            # A file, not memory, so worker processes started by tests see the test data;
+            # one per test run, so parallel runs do not share it.
+            "TEST": {
+                "NAME": os.path.join(tempfile.gettempdir(), f"tunecase-test-{os.getpid()}.db")
+            },
         }
     }
 
@@ -212,18 +218,30 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured("REDIS_URL must start with redis://, rediss:// or unix://")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_RESULT_BACKEND = None
+# Results of tasks live in the database (Job, Result); the backend only serves
+# `worker_check`'s round trip.
+CELERY_RESULT_BACKEND = REDIS_URL or None
+CELERY_RESULT_EXPIRES = 3600
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = 300
-CELERY_TASK_SOFT_TIME_LIMIT = 240
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300, minimum=1)
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - min(30, CELERY_TASK_TIME_LIMIT // 5)
+# A running job belongs to its worker this long; after that (the worker died) another
+# delivery may take it over. Longer than the hard time limit.
+JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", CELERY_TASK_TIME_LIMIT + 60, minimum=1)
+JOB_SWEEP_SECONDS = env_int("JOB_SWEEP_SECONDS", 30, minimum=1)
+CELERY_BEAT_SCHEDULE = {
+    "sweep-jobs": {"task": "decisions.tasks.sweep_jobs", "schedule": JOB_SWEEP_SECONDS},
+}
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Longer than the longest task, so an unacknowledged task is not redelivered early.
-    "visibility_timeout": 600,
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 600, minimum=1),
     "socket_timeout": 2,
     "socket_connect_timeout": 2,
     "max_retries": 1,

@@ -11,5 +11,6 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/", include("accounts.urls")),
     path("catalog/", include("pricing.urls")),
+    path("api/v1/", include("decisions.api_urls")),
     path("", include("decisions.urls")),
 ]

@@ -76,3 +76,36 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def tasks_run_inline(request):
+    """Tasks run inline unless a test is marked `redis` and drives a real worker."""
+    from config.celery import app
+
+    eager = "redis" not in request.keywords
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = eager
+    yield
+    app.conf.task_always_eager = before
+
+
+@pytest.fixture
+def default_catalog(db):
+    """The shipped catalog 2026-11, published: what `make run` loads."""
+    from pricing.services import catalog_load_default
+
+    version, _ = catalog_load_default()
+    return version
+
+
+def scenario_inputs(**sections) -> dict:
+    """A small valid scenario-format input, with sections overridden by keyword."""
+    inputs = {
+        "schema": "tunecase.scenario/v1",
+        "name": "Support replies",
+        "training": {"base_model": "llama-3.1-8b"},
+        "uncertainty": {"samples": 1000, "seed": 7},
+    }
+    inputs.update(sections)
+    return inputs
