@@ -8,9 +8,6 @@ import shutil
 
 import pytest
 
-from accounts.models import Role
-from tests.factories import MembershipFactory, OrganisationFactory, ProjectFactory, UserFactory
-
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
@@ -28,41 +25,48 @@ def require_chromium():
     require(shutil.which("chromium") is not None, "Debian's chromium is not installed")
 
 
+def member(username: str, organisation, role: str):
+    # Imported here so the engine's tests can run without Django (`-p no:django`).
+    from tests.factories import MembershipFactory, UserFactory
+
+    user = UserFactory(username=username)
+    MembershipFactory(user=user, organisation=organisation, role=role)
+    return user
+
+
 @pytest.fixture
 def organisation(db):
+    from tests.factories import OrganisationFactory
+
     return OrganisationFactory(name="Acme")
 
 
 @pytest.fixture
 def alice(organisation):
-    user = UserFactory(username="alice")
-    MembershipFactory(user=user, organisation=organisation, role=Role.OWNER)
-    return user
+    return member("alice", organisation, "owner")
 
 
 @pytest.fixture
 def bob(organisation):
-    user = UserFactory(username="bob")
-    MembershipFactory(user=user, organisation=organisation, role=Role.EDITOR)
-    return user
+    return member("bob", organisation, "editor")
 
 
 @pytest.fixture
 def victor(organisation):
-    user = UserFactory(username="victor")
-    MembershipFactory(user=user, organisation=organisation, role=Role.VIEWER)
-    return user
+    return member("victor", organisation, "viewer")
 
 
 @pytest.fixture
 def charlie(db):
-    user = UserFactory(username="charlie")
-    MembershipFactory(user=user, organisation=OrganisationFactory(name="Rival"), role=Role.OWNER)
-    return user
+    from tests.factories import OrganisationFactory
+
+    return member("charlie", OrganisationFactory(name="Rival"), "owner")
 
 
 @pytest.fixture
 def project(organisation, alice):
+    from tests.factories import ProjectFactory
+
     return ProjectFactory(organisation=organisation, name="Support bot", created_by=alice)
 
 

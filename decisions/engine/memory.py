@@ -128,8 +128,8 @@ def activation_bytes(model: BaseModel, training: Training) -> float:
 
 def logits_bytes(model: BaseModel, training: Training) -> float:
     """The loss upcasts the logits: batch x seq x vocab x (2 + 4 + 4) bytes."""
-    return training.batch_size * training.sequence_length * model.vocab_size * (
-        LOGITS_BYTES_PER_VALUE
+    return (
+        training.batch_size * training.sequence_length * model.vocab_size * (LOGITS_BYTES_PER_VALUE)
     )
 
 

@@ -13,10 +13,11 @@ total parameters). A row names either a model slug or a size band, never both.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import date
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 PROVIDER_KINDS = ("managed_finetuning", "gpu_cloud", "proprietary_api", "on_prem")
 TRAINING_METHODS = ("lora", "full")

@@ -52,9 +52,7 @@ def training_price(
 ) -> TrainingPrice | None:
     """The provider's managed fine-tuning price row for this model and method."""
     rows = (
-        r
-        for r in book.training
-        if r.provider == provider and r.method == billing_method(method)
+        r for r in book.training if r.provider == provider and r.method == billing_method(method)
     )
     return _most_specific(rows, model)
 
@@ -81,9 +79,7 @@ def gpu_rental_price(
 ) -> GpuRentalPrice | None:
     """The cheapest on-demand rental row for a GPU (from one provider when given)."""
     rows = [
-        r
-        for r in book.gpu_rental
-        if r.gpu == gpu and (provider is None or r.provider == provider)
+        r for r in book.gpu_rental if r.gpu == gpu and (provider is None or r.provider == provider)
     ]
     return min(rows, key=lambda r: (r.on_demand_per_hour, r.provider), default=None)
 

@@ -91,7 +91,7 @@ class Baseline:
 
 @dataclass(frozen=True)
 class Inference:
-    daily_calls: float = 10_000
+    daily_calls: float = 10_000.0
     input_tokens_per_call: int = 800
     output_tokens_per_call: int = 200
     monthly_growth: float = 0.0
@@ -112,16 +112,16 @@ class Inference:
 
 @dataclass(frozen=True)
 class Costs:
-    engineering_hours: float = 80
-    hourly_rate: float = 150
+    engineering_hours: float = 80.0
+    hourly_rate: float = 150.0
     data_prep_share: float = 0.30
     discount_rate_annual: float = 0.10
     # (added) expert review of the 50-100 example evaluation set per training run; the
     # token cost of running it is under a dollar and is ignored.
-    evaluation_hours: float = 8
+    evaluation_hours: float = 8.0
     # (added) the seed folds upkeep into the 20-40% preparation share, so 0 avoids
     # counting it twice; set it for monitoring / on-call work.
-    maintenance_hours_per_month: float = 0
+    maintenance_hours_per_month: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -342,7 +342,12 @@ class _Reader:
         return value
 
     def string_list(
-        self, data: Mapping, key: str, path: str, default: tuple[str, ...], choices=None
+        self,
+        data: Mapping,
+        key: str,
+        path: str,
+        default: tuple[str, ...],
+        choices: Iterable[str] | None = None,
     ) -> tuple[str, ...]:
         where = f"{path}.{key}"
         if key not in data:
@@ -600,12 +605,13 @@ def parse_scenario(data: Mapping, book: PriceBook) -> Scenario:
                                    integer=True, minimum=1, maximum=120),
         "use_case": r.string(data, "use_case", "", d.use_case, choices=USE_CASES),
     }  # fmt: skip
+    # Invalid values were replaced by their defaults above, so the slugs can still be
+    # checked: the user sees every problem at once, each field named once.
+    scenario = Scenario(**top, **parts) if "training" in parts else None
+    if scenario is not None:
+        _check_catalog(r, scenario, book)
     if r.errors:
-        raise ScenarioError(r.errors)
-    scenario = Scenario(**top, **parts)
-    _check_catalog(r, scenario, book)
-    if r.errors:
-        raise ScenarioError(r.errors)
+        raise ScenarioError(_first_per_field(r.errors))
     # Imported lazily: the plan needs the scenario types defined above.
     from decisions.engine.plan import plan_problems
 
@@ -615,12 +621,22 @@ def parse_scenario(data: Mapping, book: PriceBook) -> Scenario:
     return scenario
 
 
+def _first_per_field(errors: list[dict[str, str]]) -> list[dict[str, str]]:
+    seen: set[str] = set()
+    kept = []
+    for error in errors:
+        if error["field"] not in seen:
+            seen.add(error["field"])
+            kept.append(error)
+    return kept
+
+
 def _check_catalog(r: _Reader, s: Scenario, book: PriceBook) -> None:
     """Slugs must name catalog rows; an unknown one lists the nearest known slugs."""
     model = book.models.get(s.training.base_model)
     if model is None:
         r.error("training.base_model", _slug_error("model", s.training.base_model, book.models))
-    elif model.layers is None or model.hidden_size is None:
+    elif not _has_architecture(model):
         r.error(
             "training.base_model",
             f"'{model.slug}' has no published architecture; choose an open-weight model",
@@ -648,6 +664,13 @@ def _check_catalog(r: _Reader, s: Scenario, book: PriceBook) -> None:
                 f"uncertainty.ranges.{name}",
                 f"must contain the scenario's value {mode:g} (low <= value <= high)",
             )
+
+
+def _has_architecture(model: Any) -> bool:
+    """The memory and FLOPs formulas need the whole config, not just a parameter count."""
+    mlp = model.moe_intermediate_size if model.num_experts else model.intermediate_size
+    sizes = (model.layers, model.hidden_size, model.attention_heads, model.vocab_size, mlp)
+    return all(sizes) and model.total_params > 0 and model.active_params > 0
 
 
 def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
