@@ -263,3 +263,13 @@ STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
     "config.staticfiles.PlotlyFinder",
 ]
+
+# Share-link lookups allowed per client address per minute (brute-force guard).
+SHARE_LOOKUPS_PER_MINUTE = env_int("SHARE_LOOKUPS_PER_MINUTE", 60, minimum=1)
+# Headless Chromium prints report PDFs; without it the PDF button explains why.
+CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "chromium")
+
+# Price imports: limits on what an uploaded file may hold.
+PRICE_IMPORT_MAX_BYTES = env_int("PRICE_IMPORT_MAX_BYTES", 25 * 1024 * 1024, minimum=1024)
+PRICE_IMPORT_MAX_ROWS = env_int("PRICE_IMPORT_MAX_ROWS", 50_000, minimum=1)
+PRICE_IMPORT_MAX_DEPTH = env_int("PRICE_IMPORT_MAX_DEPTH", 20, minimum=2)

@@ -18,9 +18,9 @@ log = logging.getLogger(__name__)
 BATCH_SIZE = 50
 
 
-def catalog_published(*, catalog_version: str) -> None:
+def on_catalog_published(sender, version, **kwargs) -> None:
     """Start the recompute once the publishing transaction has committed."""
-    transaction.on_commit(lambda: recompute_enqueue(catalog_version=catalog_version))
+    transaction.on_commit(lambda: recompute_enqueue(catalog_version=version.slug))
 
 
 def recompute_enqueue(*, catalog_version: str) -> None:

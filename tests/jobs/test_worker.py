@@ -21,6 +21,8 @@ def job_status(job_id: int) -> str:
     return Job.objects.get(pk=job_id).status
 
 
+# Tests ask for the catalog before the worker: publishing it starts a recompute, which
+# must not reach the test's broker and add results of its own.
 @pytest.fixture
 def scenario(project, default_catalog):
     return Scenario.objects.create(project=project, name="Bot", inputs=scenario_inputs())
@@ -33,7 +35,7 @@ def test_worker_check_reports_the_round_trip(start_worker, settings, capsys):
     assert "worker answered 'pong'" in capsys.readouterr().out
 
 
-def test_a_job_goes_through_the_worker(start_worker, scenario, alice):
+def test_a_job_goes_through_the_worker(scenario, alice, start_worker):
     start_worker()
     job = job_request(scenario=scenario, user=alice)
     wait_for(lambda: job_status(job.pk) == JobStatus.DONE, timeout=60, what="the job")
@@ -43,7 +45,7 @@ def test_a_job_goes_through_the_worker(start_worker, scenario, alice):
     assert Result.objects.filter(scenario=scenario).count() == 1
 
 
-def test_a_duplicate_delivery_does_not_compute_twice(start_worker, scenario, alice):
+def test_a_duplicate_delivery_does_not_compute_twice(scenario, alice, start_worker):
     start_worker()
     job = job_request(scenario=scenario, user=alice)
     compute_job.apply_async(args=[job.pk])  # the broker delivers it a second time
@@ -54,7 +56,7 @@ def test_a_duplicate_delivery_does_not_compute_twice(start_worker, scenario, ali
     assert Job.objects.get(pk=job.pk).attempts == 1
 
 
-def test_a_worker_killed_mid_task_loses_nothing(start_worker, project, default_catalog, alice):
+def test_a_worker_killed_mid_task_loses_nothing(project, default_catalog, alice, start_worker):
     # A big Monte Carlo keeps the worker busy long enough to kill it in the middle.
     slow = Scenario.objects.create(
         project=project, name="Slow", inputs=scenario_inputs(uncertainty={"samples": 2_000_000})
