@@ -12,5 +12,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("catalog/", include("pricing.urls")),
     path("api/v1/", include("decisions.api_urls")),
+    path("", include("decisions.report_urls")),
     path("", include("decisions.urls")),
 ]

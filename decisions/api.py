@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
 from accounts.models import ApiToken, Membership
-from decisions.access import project_for
+from decisions.access import project_for, scenario_for
 from decisions.engine import ScenarioError
 from decisions.evaluation import scenario_evaluate_json
 from decisions.jobs import job_request
@@ -141,11 +141,7 @@ def job_json(job: Job) -> dict[str, Any]:
 
 
 def scenario_for_api(request, scenario_id: int, *, edit: bool = False) -> Scenario:
-    scenario = Scenario.objects.select_related("project").filter(pk=scenario_id).first()
-    if scenario is None:
-        raise Http404
-    project_for(request, scenario.project_id, edit=edit)
-    return scenario
+    return scenario_for(request, scenario_id, edit=edit)[0]
 
 
 def validated_inputs(data: dict[str, Any]) -> dict[str, Any]:

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import copy
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from accounts.models import Organisation
 
@@ -78,6 +81,16 @@ class Scenario(models.Model):
 
     def latest_result(self) -> Result | None:
         return self.results.order_by("-created").first()
+
+    def duplicate(self, *, user=None, name: str | None = None) -> Scenario:
+        """A new draft with the same inputs; results stay with the original."""
+        name = (name or f"Copy of {self.name}")[:120]
+        inputs = copy.deepcopy(self.inputs)
+        if isinstance(inputs, dict):
+            inputs["name"] = name
+        return Scenario.objects.create(
+            project=self.project, name=name, inputs=inputs, step=self.step, created_by=user
+        )
 
 
 class Result(models.Model):
@@ -157,3 +170,38 @@ class PriceChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scenario} under {self.catalog_version}"
+
+
+class ShareLinkQuerySet(models.QuerySet):
+    def usable(self) -> ShareLinkQuerySet:
+        return self.filter(revoked__isnull=True, expires__gt=timezone.now())
+
+
+class ShareLink(models.Model):
+    """A read-only link to one result's report for people outside the organisation.
+
+    Only the token's SHA-256 is stored; the token is shown once, when the link is made.
+    """
+
+    scenario = models.ForeignKey(Scenario, models.CASCADE, related_name="share_links")
+    result = models.ForeignKey(Result, models.CASCADE, related_name="share_links")
+    label = models.CharField(max_length=120)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True)
+    created = models.DateTimeField(auto_now_add=True)
+    expires = models.DateTimeField()
+    revoked = models.DateTimeField(null=True, blank=True)
+    views = models.PositiveIntegerField(default=0)
+    last_viewed = models.DateTimeField(null=True, blank=True)
+
+    objects = ShareLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.scenario})"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked is None and self.expires > timezone.now()
