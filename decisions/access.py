@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Membership
-from decisions.models import Project
+from decisions.models import Project, Scenario
 
 
 def project_for(request, project_id: int, *, edit: bool = False) -> tuple[Project, Membership]:
@@ -24,3 +24,17 @@ def project_for(request, project_id: int, *, edit: bool = False) -> tuple[Projec
     if edit and not membership.can_edit:
         raise PermissionDenied("Viewers cannot change projects.")
     return project, membership
+
+
+def scenario_for(request, scenario_id: int, *, edit: bool = False) -> tuple[Scenario, Membership]:
+    scenario = get_object_or_404(
+        Scenario.objects.select_related("project", "project__organisation"), pk=scenario_id
+    )
+    membership = Membership.objects.filter(
+        user=request.user, organisation_id=scenario.project.organisation_id
+    ).first()
+    if membership is None:
+        raise Http404("No such scenario.")
+    if edit and not membership.can_edit:
+        raise PermissionDenied("Viewers cannot change scenarios.")
+    return scenario, membership

@@ -52,3 +52,61 @@ def test_blank_name_is_refused_with_a_message(client_for, bob):
     assert response.status_code == 200
     assert "This field is required" in response.content.decode()
     assert not Project.objects.exists()
+
+
+def test_htmx_list_is_a_fragment(client_for, alice, project):
+    response = client_for(alice).get(
+        reverse("decisions:project_list"), headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    assert "<html" not in response.content.decode()
+    assert "Support bot" in response.content.decode()
+
+
+def test_htmx_detail_is_a_fragment(client_for, alice, project):
+    url = reverse("decisions:project_detail", args=[project.pk])
+    response = client_for(alice).get(url, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert "<html" not in response.content.decode()
+    assert 'id="scenarios"' in response.content.decode()
+
+
+@pytest.mark.parametrize("action", ["project_archive", "project_delete"])
+def test_archive_and_delete_ask_for_confirmation_first(client_for, alice, project, action):
+    url = reverse(f"decisions:{action}", args=[project.pk])
+    response = client_for(alice).get(url)
+    assert response.status_code == 200
+    assert '<form method="post"' in response.content.decode()
+    assert Project.objects.filter(pk=project.pk, archived=False).exists()
+
+
+def test_owner_archives_and_restores_a_project(client_for, alice, project):
+    client = client_for(alice)
+    url = reverse("decisions:project_archive", args=[project.pk])
+    assert client.post(url).status_code == 302
+    project.refresh_from_db()
+    assert project.archived
+    listing = client.get(reverse("decisions:project_list"), headers={"HX-Request": "true"})
+    assert "Support bot" not in listing.content.decode()
+    archived = client.get(reverse("decisions:project_list") + "?archived=1").content.decode()
+    assert "Support bot" in archived
+    client.post(url)
+    project.refresh_from_db()
+    assert not project.archived
+
+
+def test_editor_deletes_a_project(client_for, bob, project):
+    response = client_for(bob).post(reverse("decisions:project_delete", args=[project.pk]))
+    assert response.status_code == 302
+    assert not Project.objects.filter(pk=project.pk).exists()
+
+
+@pytest.mark.parametrize("action", ["project_archive", "project_delete", "project_edit"])
+def test_viewer_gets_403_and_outsider_404_on_changes(client, victor, charlie, project, action):
+    url = reverse(f"decisions:{action}", args=[project.pk])
+    client.force_login(victor)
+    assert client.post(url, {"name": "x"}).status_code == 403
+    client.force_login(charlie)
+    assert client.post(url, {"name": "x"}).status_code == 404
+    assert client.get(url).status_code == 404
+    assert Project.objects.filter(pk=project.pk, archived=False, name="Support bot").exists()
