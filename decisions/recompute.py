@@ -78,3 +78,24 @@ def scenarios_recompute(*, scenario_ids: list[int], catalog_version: str) -> int
             continue
         recomputed += 1
     return recomputed
+
+
+def project_price_changes(*, project) -> dict | None:
+    """What the newest catalog that recomputed this project's scenarios changed."""
+    newest = PriceChange.objects.filter(scenario__project=project).order_by("-created").first()
+    if newest is None:
+        return None
+    rows = (
+        PriceChange.objects.filter(
+            scenario__project=project, catalog_version=newest.catalog_version
+        )
+        .select_related("scenario", "old_result", "new_result")
+        .order_by("scenario__name")
+    )
+    changed = [row for row in rows if row.verdict_changed or row.payback_changed]
+    return {
+        "catalog_version": newest.catalog_version,
+        "when": newest.created,
+        "changed": changed,
+        "unchanged": len(rows) - len(changed),
+    }

@@ -18,6 +18,16 @@ urlpatterns = [
     path("scenarios/<int:scenario_id>/summary/", views.scenario_summary, name="summary"),
     path("scenarios/<int:scenario_id>/results/", views.results, name="results"),
     path(
+        "scenarios/<int:scenario_id>/jobs/<int:job_id>/",
+        views.job_progress,
+        name="job_progress",
+    ),
+    path(
+        "scenarios/<int:scenario_id>/jobs/<int:job_id>/retry/",
+        views.job_retry_view,
+        name="job_retry",
+    ),
+    path(
         "scenarios/<int:scenario_id>/export.json",
         views.scenario_export_view,
         name="scenario_export",

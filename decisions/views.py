@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -14,7 +14,6 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from decisions import charts
 from decisions.access import project_for, scenario_for
-from decisions.engine import ScenarioError
 from decisions.engine.framework import DATA_THRESHOLDS, MIN_EVAL_SET
 from decisions.forms import (
     LAST_STEP,
@@ -26,18 +25,18 @@ from decisions.forms import (
     WizardForm,
     step_of,
 )
-from decisions.models import Project, Result, Scenario
+from decisions.jobs import job_request, job_retry
+from decisions.models import Job, JobStatus, Project, Result, Scenario
+from decisions.recompute import project_price_changes
+from decisions.reports import gpu_memory
 from decisions.services import (
     IMPORT_MAX_BYTES,
-    CatalogUnavailable,
     Checked,
     ImportRejected,
     get_path,
-    price_book_resolve,
     scenario_check,
     scenario_create,
     scenario_current_result,
-    scenario_evaluate,
     scenario_export,
     scenario_import,
     scenario_preview,
@@ -106,6 +105,7 @@ def project_detail(request, project_id: int):
             "scenarios": [s for s in scenarios if not s.archived],
             "archived_scenarios": [s for s in scenarios if s.archived],
             "import_form": ScenarioImportForm(),
+            "price_changes": project_price_changes(project=project),
         },
     )
 
@@ -366,9 +366,9 @@ def scenario_summary(request, scenario_id: int):
 def results(request, scenario_id: int):
     scenario, membership = scenario_for(request, scenario_id, edit=request.method == "POST")
     if request.method == "POST":
-        try:
-            scenario_evaluate(scenario=scenario, user=request.user)
-        except ScenarioError:
+        if scenario_check(inputs=scenario.inputs).ok:
+            job_request(scenario=scenario, user=request.user)
+        else:
             messages.error(request, "Fix the inputs listed below before computing results.")
         url = reverse("decisions:results", args=[scenario.pk])
         return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
@@ -376,6 +376,32 @@ def results(request, scenario_id: int):
     result = scenario_current_result(scenario=scenario, checked=checked)
     context = results_context(scenario, membership, checked, result)
     return render(request, _partial(request, "decisions/results.html", "results"), context)
+
+
+@login_required
+@require_GET
+def job_progress(request, scenario_id: int, job_id: int):
+    """The progress bar, polled over HTMX; 286 stops the polling once the job is done."""
+    scenario, membership = scenario_for(request, scenario_id)
+    job = get_object_or_404(Job, pk=job_id, scenario=scenario)
+    if not request.htmx:
+        return redirect("decisions:results", scenario.pk)
+    response = render(
+        request, "decisions/results.html#progress", {"job": job, "scenario": scenario}
+    )
+    if job.is_finished:
+        response.status_code = 286  # htmx: stop polling
+        response["HX-Refresh"] = "true"  # and reload the page to show the results
+    return response
+
+
+@login_required
+@require_POST
+def job_retry_view(request, scenario_id: int, job_id: int):
+    scenario, _ = scenario_for(request, scenario_id, edit=True)
+    job = get_object_or_404(Job, pk=job_id, scenario=scenario, status=JobStatus.FAILED)
+    job_retry(job=job)
+    return redirect("decisions:results", scenario.pk)
 
 
 @login_required
@@ -475,6 +501,15 @@ def _data_scale(use_case: str, examples: int, eval_set: int) -> dict:
     }
 
 
+def scenario_job_shown(scenario: Scenario) -> Job | None:
+    """The job to show while no current result exists: one still to finish, or the last
+    failure (unless a result came after it)."""
+    job = scenario.jobs.order_by("-created").first()
+    if job is None or job.status == JobStatus.DONE:
+        return None
+    return job
+
+
 def results_context(scenario: Scenario, membership, checked: Checked, result: Result | None):
     context = (
         summary_context(scenario, checked)
@@ -486,18 +521,18 @@ def results_context(scenario: Scenario, membership, checked: Checked, result: Re
             "problems": _problems(scenario, checked),
         }
     )
-    context.update(membership=membership, result=result, latest=scenario.latest_result())
+    context.update(
+        membership=membership,
+        result=result,
+        latest=scenario.latest_result(),
+        job=None if result is not None else scenario_job_shown(scenario),
+    )
     if result is not None:
-        try:
-            book = price_book_resolve(result.catalog_version)
-            gpu_memory = {g.slug: g.memory_gb for g in book.gpus.values()}
-        except CatalogUnavailable:
-            gpu_memory = {}
         output = result.output
         context.update(
             output=output,
             framework=output.get("framework"),
-            charts=charts.result_charts(output, gpu_memory),
+            charts=charts.result_charts(output, gpu_memory(result.catalog_version)),
             fits=charts.fits_by_gpu(output),
         )
     return context

@@ -38,9 +38,13 @@ def test_viewer_cannot_compute(client_for, victor, scenario):
 
 
 @pytest.mark.parametrize("who", ["alice", "bob"])
-def test_editor_computes_and_sees_every_chart(request, client_for, scenario, who):
+def test_editor_computes_and_sees_every_chart(
+    request, client_for, scenario, who, django_capture_on_commit_callbacks
+):
     client = client_for(request.getfixturevalue(who))
-    response = client.post(url(scenario))
+    # The job is enqueued once the request's transaction commits (inline without Redis).
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url(scenario))
     assert response["Location"] == url(scenario)
     result = Result.objects.get(scenario=scenario)
     assert result.catalog_version == "2026-11"
@@ -92,12 +96,15 @@ def test_invalid_inputs_refuse_to_compute_and_link_to_the_step(client_for, alice
     assert reverse("decisions:wizard", args=[scenario.pk, 2]) in page
 
 
-def test_a_result_that_never_pays_back_renders(client_for, alice, scenario):
+def test_a_result_that_never_pays_back_renders(
+    client_for, alice, scenario, django_capture_on_commit_callbacks
+):
     scenario.inputs["inference"]["daily_calls"] = 5
     scenario.inputs["inference"]["serving"] = "dedicated"
     scenario.save()
     client = client_for(alice)
-    client.post(url(scenario))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url(scenario))
     page = html(client.get(url(scenario)))
     assert "never" in page
     assert "chart-cumulative-data" in page

@@ -10,7 +10,7 @@ from tests.conftest import scenario_inputs
 
 
 def test_publishing_recomputes_followers_and_leaves_pinned_scenarios_alone(
-    project, default_catalog, django_capture_on_commit_callbacks
+    project, default_catalog, django_capture_on_commit_callbacks, client_for, alice
 ):
     followers = [
         Scenario.objects.create(
