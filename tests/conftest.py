@@ -83,6 +83,14 @@ def client_for(client):
 
 
 @pytest.fixture(autouse=True)
+def fast_password_hashing(request):
+    # Fixtures create several users per test; PBKDF2 would be most of the run time.
+    if request.config.pluginmanager.hasplugin("django"):
+        settings = request.getfixturevalue("settings")
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def tasks_run_inline(request):
     """Tasks run inline unless a test is marked `redis` and drives a real worker."""
     from config.celery import app

@@ -10,12 +10,6 @@ ROLES = ["alice", "bob", "victor"]  # owner, editor, viewer
 EDITORS = ["alice", "bob"]
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # The fixtures create four users per test; PBKDF2 makes that most of the run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def scenario(default_catalog, project, alice):
     return scenario_create(project=project, user=alice, name="Brand voice")
