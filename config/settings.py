@@ -109,11 +109,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside WhiteNoise, so static files carry the policy too.
+    "config.security.content_security_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Outside CSRF, so its 403s are logged as refused authorisations.
+    "config.security.AuthorisationLog",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.security.absolute_session_lifetime",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -164,6 +169,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# The first backend only refuses throttled logins (accounts.ratelimit); it never signs
+# anyone in, so the admin's login form is throttled as well as ours.
+AUTHENTICATION_BACKENDS = [
+    "accounts.ratelimit.LoginRateLimitBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "decisions:project_list"
 LOGOUT_REDIRECT_URL = "login"
@@ -174,7 +185,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -210,14 +221,47 @@ if not DEBUG:
     # __Host- cookies are only accepted over HTTPS, for this host, path /.
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=60)
+# The idle timeout: the session cookie and row are renewed on every request, so a
+# session ends SESSION_COOKIE_AGE seconds after its last use.
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 2 * 3600, minimum=60)
+SESSION_SAVE_EVERY_REQUEST = True
+# The absolute lifetime: however active, a session ends this long after its login
+# (config.security.absolute_session_lifetime).
+SESSION_ABSOLUTE_AGE = env_int("SESSION_ABSOLUTE_AGE", 12 * 3600, minimum=60)
+# Pages put the CSRF token in the HTML (hx-headers, forms); no script reads the cookie.
+CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy on every response (config.security). No inline script and no
+# eval: charts are JSON data blocks drawn by static/js/charts.js. Styles need
+# 'unsafe-inline' because plotly.js writes style attributes and a <style> element at
+# run time; style injection cannot run script, so the script policy stays strict.
+CSP_DIRECTIVES = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+}
+# Report-only sends the same policy without enforcing it (to trial a change).
+CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", False)
+
+# Login throttling (accounts.ratelimit): failures allowed per window of
+# LOGIN_FAILURE_WINDOW seconds, per username+address and per address.
+LOGIN_FAILURES_PER_USER_IP = env_int("LOGIN_FAILURES_PER_USER_IP", 5, minimum=1)
+LOGIN_FAILURES_PER_IP = env_int("LOGIN_FAILURES_PER_IP", 20, minimum=1)
+LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 15 * 60, minimum=60)
 
 # Celery: no REDIS_URL means tasks run inline, so nothing else is needed to try the product.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured("REDIS_URL must start with redis://, rediss:// or unix://")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 # Results of tasks live in the database (Job, Result); the backend only serves
 # `worker_check`'s round trip.
 CELERY_RESULT_BACKEND = REDIS_URL or None
@@ -253,6 +297,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Failed logins and refused authorisations; route it to the SIEM in production.
+    "loggers": {"tunecase.security": {"level": os.environ.get("SECURITY_LOG_LEVEL", "INFO")}},
 }
 
 # Price rows older than this many days are flagged as stale.

@@ -311,7 +311,7 @@ def demo_seed() -> bool:
     organisation = organisation_create(name="Demo Co", owner=user)
     project = Project.objects.create(
         organisation=organisation,
-        name="Support replies in brand voice",
+        name="Customer support assistant",
         description="Should we fine-tune an open 8B model instead of paying GPT-4o per call?",
         created_by=user,
     )
@@ -319,9 +319,17 @@ def demo_seed() -> bool:
         book = price_book_resolve("latest")
     except CatalogUnavailable:
         return True
-    name = "Support replies in brand voice"
-    inputs = default_inputs(name=name, book=book)
-    # The example of docs/scenario-format.md: prompting misses the format and the tone.
-    set_path(inputs, "prompting.failure_modes", ["format", "tone"])
-    scenario_create(project=project, user=user, name=name, inputs=inputs)
+    # Two contrasting scenarios, with results, so a newcomer sees a verdict at once:
+    # the format-and-tone case of scenario-format.md at 20,000 calls a day, and the same
+    # bot at 300 calls a day, where the seed says fine-tuning rarely pays.
+    for name, daily_calls in (
+        ("Support replies in brand voice", 20_000),
+        ("Same bot at 300 calls a day", 300),
+    ):
+        inputs = default_inputs(name=name, book=book)
+        set_path(inputs, "prompting.failure_modes", ["format", "tone"])
+        set_path(inputs, "inference.daily_calls", daily_calls)
+        scenario = scenario_create(project=project, user=user, name=name, inputs=inputs)
+        scenario_reach_step(scenario=scenario, step=5)
+        scenario_evaluate(scenario=scenario, user=user)
     return True

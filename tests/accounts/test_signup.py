@@ -58,4 +58,4 @@ def test_demo_account_logs_in_after_seeding(client, db):
         reverse("login"), {"username": "demo", "password": "tunecase-demo"}, follow=True
     )
     assert response.context["user"].username == "demo"
-    assert "Support replies in brand voice" in response.content.decode()
+    assert "Customer support assistant" in response.content.decode()

@@ -130,8 +130,16 @@ def test_evaluate_refuses_an_invalid_draft(scenario):
     assert not Result.objects.exists()
 
 
-def test_demo_seed_adds_a_sample_scenario_once_a_catalog_exists(default_catalog):
+def test_demo_seed_adds_sample_scenarios_with_results_once_a_catalog_exists(default_catalog):
     assert demo_seed() is True
-    scenario = Scenario.objects.get(project__name="Support replies in brand voice")
-    assert scenario_check(inputs=scenario.inputs).ok
-    assert scenario.inputs["prompting"]["failure_modes"] == ["format", "tone"]
+    scenarios = Scenario.objects.filter(project__name="Customer support assistant")
+    assert scenarios.count() == 2
+    for scenario in scenarios:
+        assert scenario_check(inputs=scenario.inputs).ok
+        assert scenario.inputs["prompting"]["failure_modes"] == ["format", "tone"]
+        assert scenario.latest_result() is not None
+    # The contrast the demo is for: high volume pays back, low volume does not.
+    busy = scenarios.get(inputs__inference__daily_calls=20_000).latest_result()
+    quiet = scenarios.get(inputs__inference__daily_calls=300).latest_result()
+    assert busy.payback_months is not None
+    assert quiet.payback_months is None or quiet.payback_months > busy.payback_months
