@@ -1,6 +1,9 @@
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /app
+# Chromium prints report PDFs; without it the PDF button explains why.
+RUN apt-get update && apt-get install -y --no-install-recommends chromium \
+    && rm -rf /var/lib/apt/lists/*
 COPY pyproject.toml constraints.txt ./
 RUN pip install --no-cache-dir -c constraints.txt -e . && useradd --create-home tunecase
 COPY . .
