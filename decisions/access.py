@@ -38,3 +38,12 @@ def scenario_for(request, scenario_id: int, *, edit: bool = False) -> tuple[Scen
     if edit and not membership.can_edit:
         raise PermissionDenied("Viewers cannot change scenarios.")
     return scenario, membership
+
+
+def portfolio_for(request, portfolio_id: int, *, edit: bool = False):
+    """A portfolio, through its project's membership rules."""
+    from decisions.models import Portfolio
+
+    portfolio = get_object_or_404(Portfolio.objects.select_related("project"), pk=portfolio_id)
+    _, membership = project_for(request, portfolio.project_id, edit=edit)
+    return portfolio, membership

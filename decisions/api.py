@@ -29,6 +29,7 @@ from decisions.services import (
     ImportRejected,
     decode_scenario_file,
     scenario_check,
+    scenario_checked,
     scenario_create,
     scenario_rename,
 )
@@ -260,7 +261,9 @@ def result(request, scenario_id: int):
     """GET: the newest result. POST: compute one (202 with the job to poll)."""
     scenario = scenario_for_api(request, scenario_id, edit=request.method == "POST")
     if request.method == "POST":
-        validated_inputs(scenario.inputs)  # refuse before queueing what cannot compute
+        checked = scenario_checked(scenario=scenario)  # refuse what cannot compute
+        if not checked.ok:
+            raise ScenarioError(checked.errors)
         job = job_request(scenario=scenario, user=request.user)
         job.refresh_from_db()
         return JsonResponse(job_json(job), status=202)

@@ -205,3 +205,114 @@ class ShareLink(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.revoked is None and self.expires > timezone.now()
+
+
+# --- Evidence: measured quality, measured training runs, adapter portfolios ---------------
+
+
+class Candidate(models.TextChoices):
+    BASELINE = "baseline", "Prompted baseline API model"
+    BASE = "base", "Base open model, prompted"
+    FINETUNED = "finetuned", "Fine-tuned adapter"
+
+
+class EvaluationSet(models.Model):
+    """The team's held-out test set for one scenario (50-100 examples with answers)."""
+
+    scenario = models.OneToOneField(Scenario, models.CASCADE, related_name="evaluation_set")
+    examples = models.PositiveIntegerField()
+    description = models.TextField(blank=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.examples} examples for {self.scenario}"
+
+
+class EvaluationResult(models.Model):
+    """One candidate measured on the test set; `correct`/`total` when uploaded per example."""
+
+    evaluation_set = models.ForeignKey(EvaluationSet, models.CASCADE, related_name="results")
+    candidate = models.CharField(max_length=10, choices=Candidate.choices)
+    model_label = models.CharField(max_length=120, blank=True)
+    accuracy = models.FloatField()
+    format_reliability = models.FloatField(null=True, blank=True)
+    measured_on = models.DateField()
+    notes = models.TextField(blank=True)
+    correct = models.PositiveIntegerField(null=True, blank=True)
+    total = models.PositiveIntegerField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-measured_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} {self.accuracy:.0%} on {self.measured_on}"
+
+    def as_format(self) -> dict:
+        """The scenario-format `evaluation.candidates` item."""
+        item = {
+            "candidate": self.candidate,
+            "model": self.model_label,
+            "accuracy": self.accuracy,
+            "format_reliability": self.format_reliability,
+            "measured_on": self.measured_on.isoformat(),
+            "notes": self.notes,
+        }
+        if self.total:
+            item.update(correct=self.correct, total=self.total)
+        return item
+
+
+class MeasuredRun(models.Model):
+    """A training run the team did; shared by every scenario of the project."""
+
+    METHODS = [("full", "Full"), ("lora", "LoRA"), ("qlora", "QLoRA")]
+
+    project = models.ForeignKey(Project, models.CASCADE, related_name="measured_runs")
+    gpu = models.CharField(max_length=60)
+    gpus = models.PositiveSmallIntegerField(default=1)
+    tokens = models.PositiveBigIntegerField()
+    wall_hours = models.FloatField()
+    peak_memory_gb = models.FloatField(null=True, blank=True)
+    cost = models.FloatField(null=True, blank=True)
+    method = models.CharField(max_length=10, choices=METHODS, default="lora")
+    base_model = models.CharField(max_length=120)
+    lora_rank = models.PositiveIntegerField(default=16)
+    batch_size = models.PositiveIntegerField(default=4)
+    sequence_length = models.PositiveIntegerField(default=2048)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    FORMAT_FIELDS = (
+        "gpu", "gpus", "tokens", "wall_hours", "peak_memory_gb", "cost", "method",
+        "base_model", "lora_rank", "batch_size", "sequence_length",
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.base_model} on {self.gpus} x {self.gpu}"
+
+    def as_format(self) -> dict:
+        """The scenario-format `measured_runs` item."""
+        return {name: getattr(self, name) for name in self.FORMAT_FIELDS}
+
+
+class Portfolio(models.Model):
+    """Scenarios of one project that could share one base model as adapters."""
+
+    project = models.ForeignKey(Project, models.CASCADE, related_name="portfolios")
+    name = models.CharField(max_length=120)
+    scenarios = models.ManyToManyField(Scenario, related_name="portfolios")
+    # A per-request latency target (seconds); the adapter overhead may break it.
+    latency_target_seconds = models.FloatField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -110,6 +110,7 @@ def openapi_document() -> dict[str, Any]:
                 "parameters": [path_id("job_id")],
                 "get": operation("A computation's progress", {"200": answer("It", "Job")}),
             },
+            **evidence_paths(project_id, scenario_id),
             "/catalogs": {
                 "get": operation("Published catalog versions", {"200": answer("Them")}),
             },
@@ -188,6 +189,133 @@ def openapi_document() -> dict[str, Any]:
                 "ScenarioList": {"type": "object"},
                 "StoredResult": {"type": "object"},
                 "Job": {"type": "object"},
+                **EVIDENCE_SCHEMAS,
             },
+        },
+    }
+
+
+# --- Evidence: measured quality, measured runs, calibration, portfolios ---------------------
+
+EVIDENCE_SCHEMAS: dict[str, Any] = {
+    "EvaluationInput": {
+        "type": "object",
+        "description": (
+            "scenario-format `evaluation`: a test set and/or candidates to add. Or send "
+            "per-example outcomes as JSON Lines with Content-Type application/x-ndjson: "
+            '{"id", "candidate": "baseline"|"base"|"finetuned", "correct": bool} per line'
+        ),
+        "properties": {
+            "test_set": {
+                "type": "object",
+                "properties": {
+                    "examples": {"type": "integer", "minimum": 1},
+                    "description": {"type": "string"},
+                },
+            },
+            "candidates": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["candidate", "accuracy"],
+                    "properties": {
+                        "candidate": {"enum": ["baseline", "base", "finetuned"]},
+                        "model": {"type": "string"},
+                        "accuracy": {"type": "number", "minimum": 0, "maximum": 1},
+                        "format_reliability": {"type": ["number", "null"]},
+                        "measured_on": {"type": "string", "format": "date"},
+                        "notes": {"type": "string"},
+                        "correct": {"type": "integer"},
+                        "total": {"type": "integer"},
+                    },
+                },
+            },
+        },
+    },
+    "Evaluation": {
+        "type": "object",
+        "description": "Test set, every stored result, and the newest per candidate with "
+        "its 95% Wilson interval (summary)",
+    },
+    "MeasuredRun": {
+        "type": "object",
+        "description": "scenario-format `measured_runs` item; peak_memory_gb is per GPU",
+        "required": ["gpu", "tokens", "wall_hours", "base_model"],
+        "properties": {
+            "gpu": {"type": "string"},
+            "gpus": {"type": "integer", "minimum": 1},
+            "tokens": {"type": "integer", "minimum": 1},
+            "wall_hours": {"type": "number", "exclusiveMinimum": 0},
+            "peak_memory_gb": {"type": ["number", "null"]},
+            "cost": {"type": ["number", "null"]},
+            "method": {"enum": ["full", "lora", "qlora"]},
+            "base_model": {"type": "string"},
+            "lora_rank": {"type": "integer"},
+            "batch_size": {"type": "integer"},
+            "sequence_length": {"type": "integer"},
+        },
+    },
+    "MeasuredRunList": {"type": "object"},
+    "Calibration": {
+        "type": "object",
+        "description": "Per (gpu, method) the fitted MFU and memory factor with run counts; "
+        "per run the estimate vs actual before and after calibration",
+    },
+    "PortfolioInput": {
+        "type": "object",
+        "required": ["name", "scenarios"],
+        "properties": {
+            "name": {"type": "string", "maxLength": 120},
+            "scenarios": {"type": "array", "items": {"type": "integer"}, "minItems": 2},
+            "latency_target_seconds": {"type": ["number", "null"]},
+        },
+    },
+    "Portfolio": {
+        "type": "object",
+        "description": "With `result`: adapters vs merged vs API, monthly and cumulative, "
+        "and the recommendation with its reason",
+    },
+    "PortfolioList": {"type": "object"},
+}
+
+
+def evidence_paths(project_id: list[dict[str, Any]], scenario_id: list[dict[str, Any]]) -> dict:
+    return {
+        "/scenarios/{scenario_id}/evaluation": {
+            "parameters": scenario_id,
+            "get": operation("Measured quality", {"200": answer("It", "Evaluation")}),
+            "post": operation(
+                "Add a test set, results or per-example outcomes (all or nothing)",
+                {"201": answer("Added", "Evaluation"), "400": ERRORS, "403": ERRORS},
+                requestBody=body("EvaluationInput"),
+            ),
+        },
+        "/projects/{project_id}/runs": {
+            "parameters": project_id,
+            "get": operation("Measured training runs", {"200": answer("Them", "MeasuredRunList")}),
+            "post": operation(
+                "Record a measured training run",
+                {"201": answer("Recorded", "MeasuredRun"), "400": ERRORS, "403": ERRORS},
+                requestBody=body("MeasuredRun"),
+            ),
+        },
+        "/projects/{project_id}/calibration": {
+            "parameters": project_id,
+            "get": operation(
+                "Estimate vs actual, fitted MFU", {"200": answer("It", "Calibration")}
+            ),
+        },
+        "/projects/{project_id}/portfolios": {
+            "parameters": project_id,
+            "get": operation("Adapter portfolios", {"200": answer("Them", "PortfolioList")}),
+            "post": operation(
+                "Create a portfolio of scenarios on one base model",
+                {"201": answer("Created", "Portfolio"), "400": ERRORS, "403": ERRORS},
+                requestBody=body("PortfolioInput"),
+            ),
+        },
+        "/portfolios/{portfolio_id}": {
+            "parameters": [path_id("portfolio_id")],
+            "get": operation("Adapters vs merged vs API", {"200": answer("It", "Portfolio")}),
         },
     }

@@ -88,6 +88,15 @@ def scenario_check(*, inputs: Any) -> Checked:
     return Checked(raw, book=book, scenario=scenario)
 
 
+def scenario_checked(*, scenario: Scenario) -> Checked:
+    """Validate a stored scenario together with its stored evidence (evaluation results
+    and measured runs), which the engine reads as the `evaluation` and `measured_runs`
+    keys. The draft itself is not changed."""
+    from decisions.evidence import scenario_inputs_with_evidence
+
+    return scenario_check(inputs=scenario_inputs_with_evidence(scenario))
+
+
 def scenario_preview(*, checked: Checked) -> dict[str, Any] | None:
     """The deterministic result (no Monte Carlo) for the live panels; None if invalid."""
     if not checked.ok:
@@ -173,7 +182,7 @@ def scenario_save_draft(*, scenario: Scenario, values: dict[str, Any], step: int
     scenario.inputs = inputs
     scenario.step = max(scenario.step, step)
     scenario.save(update_fields=["inputs", "step", "updated"])
-    return scenario_check(inputs=inputs)
+    return scenario_checked(scenario=scenario)
 
 
 def scenario_reach_step(*, scenario: Scenario, step: int) -> None:
@@ -207,7 +216,7 @@ def scenario_evaluate(*, scenario: Scenario, user: User | None = None) -> Result
     Raises ScenarioError when the draft does not validate. The one place results are
     computed: the lead moves this call onto a job queue later.
     """
-    checked = scenario_check(inputs=scenario.inputs)
+    checked = scenario_checked(scenario=scenario)
     if not checked.ok:
         raise ScenarioError(checked.errors)
     output = evaluate(checked.scenario, checked.book)
@@ -234,7 +243,7 @@ class ImportRejected(Exception):
 
 def scenario_export(*, scenario: Scenario) -> dict[str, Any]:
     """scenario-format JSON: the full validated scenario, else the draft as typed."""
-    checked = scenario_check(inputs=scenario.inputs)
+    checked = scenario_checked(scenario=scenario)
     if checked.ok:
         return checked.normalized
     raw = copy.deepcopy(checked.inputs)
@@ -291,7 +300,7 @@ def scenarios_compare(*, scenarios: list[Scenario]) -> list[Compared]:
     """Each scenario's deterministic figures (fast, always current) side by side."""
     rows = []
     for scenario in scenarios:
-        checked = scenario_check(inputs=scenario.inputs)
+        checked = scenario_checked(scenario=scenario)
         rows.append(Compared(scenario, checked, scenario_preview(checked=checked)))
     return rows
 

@@ -34,7 +34,7 @@ from decisions.services import (
     Checked,
     ImportRejected,
     get_path,
-    scenario_check,
+    scenario_checked,
     scenario_create,
     scenario_current_result,
     scenario_export,
@@ -186,7 +186,7 @@ def scenario_new(request, project_id: int):
 @require_GET
 def scenario_detail(request, scenario_id: int):
     scenario, membership = scenario_for(request, scenario_id)
-    checked = scenario_check(inputs=scenario.inputs)
+    checked = scenario_checked(scenario=scenario)
     context = summary_context(scenario, checked)
     context.update(
         membership=membership,
@@ -342,7 +342,7 @@ def wizard(request, scenario_id: int, step: int):
             messages.success(request, "Saved.")
             return redirect("decisions:wizard", scenario.pk, step)
         return render(request, "decisions/wizard.html", context)
-    checked = scenario_check(inputs=scenario.inputs)
+    checked = scenario_checked(scenario=scenario)
     context = wizard_context(scenario, membership, current, checked)
     return render(request, _partial(request, "decisions/wizard.html", "wizard"), context)
 
@@ -354,7 +354,7 @@ def scenario_summary(request, scenario_id: int):
     scenario, membership = scenario_for(request, scenario_id)
     if not request.htmx:
         return redirect("decisions:scenario_detail", scenario.pk)
-    context = summary_context(scenario, scenario_check(inputs=scenario.inputs))
+    context = summary_context(scenario, scenario_checked(scenario=scenario))
     return render(request, "decisions/wizard.html#summary", context)
 
 
@@ -366,13 +366,13 @@ def scenario_summary(request, scenario_id: int):
 def results(request, scenario_id: int):
     scenario, membership = scenario_for(request, scenario_id, edit=request.method == "POST")
     if request.method == "POST":
-        if scenario_check(inputs=scenario.inputs).ok:
+        if scenario_checked(scenario=scenario).ok:
             job_request(scenario=scenario, user=request.user)
         else:
             messages.error(request, "Fix the inputs listed below before computing results.")
         url = reverse("decisions:results", args=[scenario.pk])
         return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
-    checked = scenario_check(inputs=scenario.inputs)
+    checked = scenario_checked(scenario=scenario)
     result = scenario_current_result(scenario=scenario, checked=checked)
     context = results_context(scenario, membership, checked, result)
     return render(request, _partial(request, "decisions/results.html", "results"), context)

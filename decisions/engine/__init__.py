@@ -16,7 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from decisions.engine import economics, framework, memory
+from decisions.engine import economics, evidence, framework, memory
+from decisions.engine.calibration import Calibration, calibrated_memory, calibrated_scenario
 from decisions.engine.plan import Plan, PlanError, resolve_plan, serving_estimate
 from decisions.engine.pricebook import PriceBook
 from decisions.engine.scenario import (
@@ -48,8 +49,9 @@ __all__ = [
 
 def evaluate(scenario: Scenario, book: PriceBook, *, samples: int | None = None) -> dict:
     """The full result: deterministic figures, Monte Carlo bands, tornado, framework."""
+    scenario, calibration = calibrated_scenario(scenario, book)
     plan = _plan(scenario, book)
-    result = _deterministic(plan, book)
+    result = _deterministic(plan, book, calibration)
     n = samples if samples is not None else scenario.uncertainty.samples
     mc = monte_carlo(plan, n, scenario.uncertainty.seed)
     result["uncertainty"] = {
@@ -80,7 +82,8 @@ def evaluate(scenario: Scenario, book: PriceBook, *, samples: int | None = None)
 
 def preview(scenario: Scenario, book: PriceBook) -> dict:
     """The result without Monte Carlo (uncertainty null), for the wizard's live panel."""
-    return _json_safe(_deterministic(_plan(scenario, book), book))
+    scenario, calibration = calibrated_scenario(scenario, book)
+    return _json_safe(_deterministic(_plan(scenario, book), book, calibration))
 
 
 def _plan(scenario: Scenario, book: PriceBook) -> Plan:
@@ -92,7 +95,9 @@ def _plan(scenario: Scenario, book: PriceBook) -> Plan:
         raise ScenarioError([{"field": "", "message": f"unknown catalog slug {e}"}]) from e
 
 
-def _deterministic(plan: Plan, book: PriceBook) -> dict[str, Any]:
+def _deterministic(
+    plan: Plan, book: PriceBook, calibration: Calibration | None = None
+) -> dict[str, Any]:
     s = plan.scenario
     o = economics.outcome(plan, economics.drivers_at_mode(s))
     c_api = economics.baseline_cumulative(o.baseline_monthly)
@@ -105,7 +110,10 @@ def _deterministic(plan: Plan, book: PriceBook) -> dict[str, Any]:
     result: dict[str, Any] = {
         "schema": RESULT_SCHEMA,
         "catalog_version": book.version,
-        "training": _training_block(plan, float(o.training)),
+        "training": {
+            **_training_block(plan, float(o.training)),
+            "calibration": _calibration_block(plan, calibration),
+        },
         "memory_gb": {},
         "memory_breakdown": {},
         "fits": memory.fits(book, plan.model, s.training),
@@ -163,6 +171,7 @@ def _deterministic(plan: Plan, book: PriceBook) -> dict[str, Any]:
     serving = serving_estimate(s, plan.model)
     result["memory_gb"]["serving"] = _gb_band(serving)
     result["memory_breakdown"]["serving"] = _gb_components(serving)
+    result["evaluation"] = evidence.evaluation_block(s.evaluation, s.prompting.target_quality)
     baseline_model = book.models[s.inference.baseline.model]
     result["framework"] = framework.assess(s, plan.model, baseline_model, result)
     return result
@@ -199,6 +208,23 @@ def _training_block(plan: Plan, cost: float) -> dict[str, Any]:
         "wall_hours": None if hours is None else round(hours, 2),
         "gpu_hours": None if hours is None else round(hours * sh.gpus, 2),
     }
+
+
+def _calibration_block(plan: Plan, fit: Calibration | None) -> dict[str, Any] | None:
+    """What the measured runs changed: the MFU used and the memory they imply (or null)."""
+    if fit is None:
+        return None
+    s = plan.scenario
+    block = fit.as_dict()
+    block["note"] = (
+        f"MFU {fit.mfu:.2f} fitted on {fit.runs} measured run{'s' if fit.runs != 1 else ''} "
+        f"of {fit.method} on {fit.gpu}"
+    )
+    block["memory_gb"] = None
+    if fit.memory_factor is not None:
+        estimate = memory.training_memory(plan.model, s.training.method, s.training)
+        block["memory_gb"] = {k: round(v, 2) for k, v in calibrated_memory(estimate, fit).items()}
+    return block
 
 
 def _training_alternatives(plan: Plan) -> dict[str, Any]:

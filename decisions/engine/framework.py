@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from decisions.engine import evidence
 from decisions.engine.pricebook import BaseModel
 from decisions.engine.scenario import Scenario
 
@@ -26,11 +27,21 @@ CLEAN_LICENSES = {"apache-2.0", "mit"}
 
 
 def question_prompting(s: Scenario) -> tuple[str, str]:
-    """1. Is prompt engineering insufficient? (yes = fine-tuning has a job to do)"""
+    """1. Is prompt engineering insufficient? (yes = fine-tuning has a job to do)
+
+    Measured quality on the team's test set, when there is any, replaces the estimate.
+    """
     p = s.prompting
     ft_failures = sorted(FINE_TUNING_FAILURES.intersection(p.failure_modes))
-    gap = p.target_quality - p.prompting_quality
-    quality = f"prompting reaches {p.prompting_quality:.0%} against a {p.target_quality:.0%} target"
+    measured = evidence.measured_prompting_quality(s.evaluation)
+    if measured is None:
+        gap = p.target_quality - p.prompting_quality
+        quality = (
+            f"prompting reaches {p.prompting_quality:.0%} against a {p.target_quality:.0%} target"
+        )
+    else:
+        gap = p.target_quality - measured
+        quality = evidence.measured_summary(s.evaluation, p.target_quality)
     if not ft_failures and gap <= 0 and not _needs_rag(s):
         return "no", f"Prompting already meets the target ({quality}): stop there."
     if ft_failures or gap > 0:
@@ -216,6 +227,7 @@ def warnings(s: Scenario, model: BaseModel, baseline: BaseModel) -> list[str]:
             f"evaluation set of {s.data.eval_set_examples} examples is below the "
             f"{MIN_EVAL_SET}-100 needed"
         )
+    out += evidence_warnings(s)
     minimum, _ = DATA_THRESHOLDS[s.use_case]
     if s.data.train_examples < minimum:
         out.append(
@@ -230,6 +242,34 @@ def warnings(s: Scenario, model: BaseModel, baseline: BaseModel) -> list[str]:
         out.append(
             "full fine-tuning needs a stated reason: LoRA recovers 90-95% of its quality "
             "at a fraction of the memory"
+        )
+    return out
+
+
+def evidence_warnings(s: Scenario) -> list[str]:
+    """What the measured quality says: a small test set, a fine-tune that does not help."""
+    e = s.evaluation
+    if e is None:
+        return []
+    out = []
+    if e.test_set.examples < evidence.MIN_TEST_SET:
+        low, high = evidence.wilson_interval(0.5 * e.test_set.examples, e.test_set.examples)
+        out.append(
+            f"the measured test set has {e.test_set.examples} examples, below the "
+            f"{evidence.MIN_TEST_SET}-100 needed: at 50% accuracy its 95% interval spans "
+            f"{low:.0%}-{high:.0%}"
+        )
+    finetuned = evidence.best(e, "finetuned")
+    prompted = evidence.measured_prompting_quality(e)
+    if finetuned is not None and prompted is not None and finetuned.accuracy <= prompted:
+        out.append(
+            f"measured: the fine-tuned candidate ({finetuned.accuracy:.0%}) does not beat "
+            f"prompting ({prompted:.0%})"
+        )
+    if finetuned is not None and finetuned.accuracy < s.prompting.target_quality:
+        out.append(
+            f"measured: the fine-tuned candidate reaches {finetuned.accuracy:.0%}, short of "
+            f"the {s.prompting.target_quality:.0%} target"
         )
     return out
 

@@ -17,6 +17,7 @@ import difflib
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field, fields
+from datetime import date
 from typing import Any
 
 from decisions.engine.pricebook import PriceBook
@@ -31,6 +32,9 @@ LORA_TARGETS = ("qv", "attention", "all_linear")
 ATTENTIONS = ("eager", "sdpa", "flash")
 PLATFORMS = ("managed", "self_hosted", "on_prem")
 SERVINGS = ("serverless", "dedicated", "self_hosted")
+# Evaluation candidates: the prompted baseline API model, the open base model prompted,
+# and the fine-tuned adapter.
+CANDIDATES = ("baseline", "base", "finetuned")
 
 # Sanity limits: a value outside them is a typing mistake, not a scenario. 1e8 calls a day
 # is ~1,150 calls a second around the clock, beyond any single fine-tuned deployment.
@@ -40,6 +44,9 @@ MAX_EXAMPLES = 100_000_000
 MAX_GPUS = 64  # "auto" searches 1..MAX_GPUS (8 nodes of 8)
 MAX_SAMPLES = 2_000_000
 MIN_SAMPLES = 100
+MAX_CANDIDATES = 30
+MAX_MEASURED_RUNS = 500
+MAX_NOTES = 2000
 
 
 @dataclass(frozen=True)
@@ -146,6 +153,60 @@ class Uncertainty:
 
 
 @dataclass(frozen=True)
+class HeldOutSet:
+    """The team's own evaluation set: examples with defined correct outputs."""
+
+    examples: int = 0
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class CandidateResult:
+    """One candidate measured on the held-out set (rates are fractions)."""
+
+    candidate: str = "finetuned"  # one of CANDIDATES
+    model: str = ""  # a free label ("gpt-4o", "llama-3.1-8b + adapter v2"), not a slug
+    accuracy: float = 0.0
+    format_reliability: float | None = None
+    measured_on: str | None = None  # ISO date, YYYY-MM-DD
+    notes: str = ""
+    # (added) counts behind the accuracy when uploaded as per-example outcomes; null: the
+    # confidence interval uses the test set's size.
+    correct: int | None = None
+    total: int | None = None
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    test_set: HeldOutSet = field(default_factory=HeldOutSet)
+    candidates: tuple[CandidateResult, ...] = ()
+
+    def candidate(self, kind: str) -> CandidateResult | None:
+        return next((c for c in self.candidates if c.candidate == kind), None)
+
+
+@dataclass(frozen=True)
+class MeasuredRun:
+    """A training run the team actually did; `calibration` learns MFU and memory from it.
+
+    `tokens` are every training token the run processed (epochs included);
+    `peak_memory_gb` is per GPU, as nvidia-smi shows it (null: not measured).
+    """
+
+    gpu: str = ""
+    gpus: int = 1
+    tokens: int = 0
+    wall_hours: float = 0.0
+    peak_memory_gb: float | None = None
+    cost: float | None = None
+    method: str = "lora"
+    base_model: str = ""
+    lora_rank: int = 16
+    batch_size: int = 4
+    sequence_length: int = 2048
+
+
+@dataclass(frozen=True)
 class Scenario:
     training: Training
     schema: str = SCENARIO_SCHEMA
@@ -160,6 +221,9 @@ class Scenario:
     velocity: Velocity = field(default_factory=Velocity)
     constraints: Constraints = field(default_factory=Constraints)
     uncertainty: Uncertainty = field(default_factory=Uncertainty)
+    # (added) evidence: measured quality on the team's test set, and measured training runs
+    evaluation: Evaluation | None = None
+    measured_runs: tuple[MeasuredRun, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -569,6 +633,121 @@ def _uncertainty(r: _Reader, data: Mapping) -> Uncertainty:
     )  # fmt: skip
 
 
+def _required(r: _Reader, data: Mapping, keys: Iterable[str], path: str) -> None:
+    for key in keys:
+        if key not in data:
+            r.error(f"{path}.{key}", "is required")
+
+
+def _items(r: _Reader, data: Mapping, key: str, path: str, limit: int) -> list[tuple[str, Mapping]]:
+    """(dotted path, object) of every item of the list `data[key]`; problems recorded."""
+    where = f"{path}.{key}" if path else key
+    value = data.get(key) or []
+    if not isinstance(value, list | tuple):
+        r.error(where, "must be a list")
+        return []
+    if len(value) > limit:
+        r.error(where, f"must have at most {limit} items")
+        return []
+    items = []
+    for i, item in enumerate(value):
+        if isinstance(item, Mapping):
+            items.append((f"{where}.{i}", item))
+        else:
+            r.error(f"{where}.{i}", "must be an object")
+    return items
+
+
+def _iso_date(r: _Reader, data: Mapping, key: str, path: str) -> str | None:
+    value = r.string(data, key, path, None, nullable=True, max_length=10)
+    if value is None:
+        return None
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        value = ""
+    if len(value) != 10:
+        r.error(f"{path}.{key}", "must be a date, YYYY-MM-DD")
+        return None
+    return value
+
+
+def _evaluation(r: _Reader, data: Mapping) -> Evaluation | None:
+    """`evaluation` (added): the test set and the measured quality of each candidate."""
+    if data.get("evaluation") is None:
+        return None
+    raw = r.section(data, "evaluation", _field_names(Evaluation), "evaluation")
+    if raw is None:
+        return None
+    p = "evaluation.test_set"
+    test_set = HeldOutSet()
+    raw_set = r.section(raw, "test_set", _field_names(HeldOutSet), p)
+    if "test_set" not in raw:
+        r.error(p, "is required")
+    elif raw_set is not None:
+        _required(r, raw_set, ["examples"], p)
+        test_set = HeldOutSet(
+            examples=r.number(raw_set, "examples", p, 0, integer=True, minimum=1,
+                              maximum=MAX_EXAMPLES),
+            description=r.string(raw_set, "description", p, "", max_length=MAX_NOTES),
+        )  # fmt: skip
+    candidates = []
+    for where, item in _items(r, raw, "candidates", "evaluation", MAX_CANDIDATES):
+        r.unknown_keys(item, _field_names(CandidateResult), where)
+        _required(r, item, ["candidate", "accuracy"], where)
+        c = CandidateResult(
+            candidate=r.string(item, "candidate", where, "finetuned", choices=CANDIDATES),
+            model=r.string(item, "model", where, ""),
+            accuracy=r.number(item, "accuracy", where, 0.0, minimum=0, maximum=1),
+            format_reliability=r.number(item, "format_reliability", where, None, minimum=0,
+                                        maximum=1, nullable=True),
+            measured_on=_iso_date(r, item, "measured_on", where),
+            notes=r.string(item, "notes", where, "", max_length=MAX_NOTES),
+            correct=r.number(item, "correct", where, None, integer=True, minimum=0,
+                             maximum=MAX_EXAMPLES, nullable=True),
+            total=r.number(item, "total", where, None, integer=True, minimum=1,
+                           maximum=MAX_EXAMPLES, nullable=True),
+        )  # fmt: skip
+        if (c.correct is None) != (c.total is None):
+            r.error(f"{where}.total", "correct and total go together")
+        elif c.correct is not None and c.correct > c.total:
+            r.error(f"{where}.correct", "must be <= total")
+        elif c.correct is not None and abs(c.accuracy - c.correct / c.total) > 5e-4:
+            r.error(f"{where}.accuracy", f"must equal correct / total ({c.correct / c.total:.4f})")
+        candidates.append(c)
+    return Evaluation(test_set=test_set, candidates=tuple(candidates))
+
+
+def _measured_runs(r: _Reader, data: Mapping) -> tuple[MeasuredRun, ...]:
+    """`measured_runs` (added): training runs the team did, to calibrate the engine."""
+    d = MeasuredRun()
+    runs = []
+    for where, item in _items(r, data, "measured_runs", "", MAX_MEASURED_RUNS):
+        r.unknown_keys(item, _field_names(MeasuredRun), where)
+        _required(r, item, ["gpu", "tokens", "wall_hours", "base_model"], where)
+        runs.append(MeasuredRun(
+            gpu=r.string(item, "gpu", where, d.gpu),
+            gpus=r.number(item, "gpus", where, d.gpus, integer=True, minimum=1,
+                          maximum=MAX_GPUS),
+            tokens=r.number(item, "tokens", where, d.tokens, integer=True, minimum=1,
+                            maximum=1e15),
+            wall_hours=r.number(item, "wall_hours", where, d.wall_hours, above=0,
+                                maximum=100_000),
+            peak_memory_gb=r.number(item, "peak_memory_gb", where, None, above=0,
+                                    maximum=10_000, nullable=True),
+            cost=r.number(item, "cost", where, None, minimum=0, maximum=1e9, nullable=True),
+            method=r.string(item, "method", where, d.method, choices=METHODS),
+            base_model=r.string(item, "base_model", where, d.base_model),
+            lora_rank=r.number(item, "lora_rank", where, d.lora_rank, integer=True,
+                               minimum=1, maximum=4096),
+            batch_size=r.number(item, "batch_size", where, d.batch_size, integer=True,
+                                minimum=1, maximum=4096),
+            sequence_length=r.number(item, "sequence_length", where, d.sequence_length,
+                                     integer=True, minimum=1, maximum=1_048_576),
+        ))  # fmt: skip
+    return tuple(runs)
+
+
 _SECTIONS: dict[str, tuple[type, Callable[[_Reader, Mapping], Any]]] = {
     "prompting": (Prompting, _prompting),
     "data": (Data, _data),
@@ -604,6 +783,8 @@ def parse_scenario(data: Mapping, book: PriceBook) -> Scenario:
         "horizon_months": r.number(data, "horizon_months", "", d.horizon_months,
                                    integer=True, minimum=1, maximum=120),
         "use_case": r.string(data, "use_case", "", d.use_case, choices=USE_CASES),
+        "evaluation": _evaluation(r, data),
+        "measured_runs": _measured_runs(r, data),
     }  # fmt: skip
     # Invalid values were replaced by their defaults above, so the slugs can still be
     # checked: the user sees every problem at once, each field named once.
@@ -657,6 +838,8 @@ def _check_catalog(r: _Reader, s: Scenario, book: PriceBook) -> None:
             "inference.baseline.model",
             _slug_error("model", s.inference.baseline.model, book.models),
         )
+    for i, run in enumerate(s.measured_runs):
+        _check_run(r, f"measured_runs.{i}", run, book)
     for name, (low, high) in s.uncertainty.ranges.items():
         mode = uncertain_mode(s, name)
         if not low <= mode <= high:
@@ -664,6 +847,33 @@ def _check_catalog(r: _Reader, s: Scenario, book: PriceBook) -> None:
                 f"uncertainty.ranges.{name}",
                 f"must contain the scenario's value {mode:g} (low <= value <= high)",
             )
+
+
+def _check_run(r: _Reader, where: str, run: MeasuredRun, book: PriceBook) -> None:
+    """A run names catalog slugs and cannot be faster than the GPUs' peak allows."""
+    model = book.models.get(run.base_model)
+    known = True
+    if run.gpu not in book.gpus:
+        r.error(f"{where}.gpu", _slug_error("gpu", run.gpu, book.gpus))
+        known = False
+    if model is None:
+        r.error(f"{where}.base_model", _slug_error("model", run.base_model, book.models))
+        known = False
+    elif not _has_architecture(model):
+        r.error(f"{where}.base_model", f"'{model.slug}' has no published architecture")
+        known = False
+    if not known or not run.tokens or not run.wall_hours:
+        return
+    # Imported lazily: calibration needs the scenario types defined above.
+    from decisions.engine.calibration import run_implied_mfu
+
+    mfu = run_implied_mfu(run, book)
+    if mfu > 1.0:
+        r.error(
+            f"{where}.wall_hours",
+            f"implies {mfu:.0%} of the GPUs' peak FLOPs, which is impossible: "
+            "check tokens, GPUs and hours",
+        )
 
 
 def _has_architecture(model: Any) -> bool:
@@ -677,6 +887,12 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
     """The full v1 JSON of a scenario, every default written out (round-trips)."""
     out = _plain(asdict(scenario))
     out["uncertainty"]["ranges"] = {k: list(v) for k, v in scenario.uncertainty.ranges.items()}
+    # The evidence keys are optional: written out only when there is evidence, so a
+    # scenario without any keeps exactly its v1 shape.
+    if scenario.evaluation is None:
+        out.pop("evaluation")
+    if not scenario.measured_runs:
+        out.pop("measured_runs")
     ordered = {"schema": out.pop("schema")}
     ordered.update(out)
     return ordered

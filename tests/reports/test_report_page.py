@@ -78,3 +78,25 @@ def test_pdf_button_explains_when_no_renderer_is_installed(
     response = client.get(reverse("reports:pdf", args=[scenario.pk]))
     assert response.status_code == 503
     assert "Print" in response.content.decode()
+
+
+def test_report_shows_measured_quality_with_its_interval(client_for, alice, scenario):
+    from datetime import date
+
+    from decisions.models import EvaluationResult, EvaluationSet
+    from decisions.services import scenario_evaluate
+
+    test_set = EvaluationSet.objects.create(scenario=scenario, examples=80, description="Tickets")
+    for candidate, accuracy in (("base", 0.41), ("finetuned", 0.78)):
+        EvaluationResult.objects.create(
+            evaluation_set=test_set,
+            candidate=candidate,
+            model_label="llama-3.1-8b",
+            accuracy=accuracy,
+            measured_on=date(2026, 11, 20),
+        )
+    scenario_evaluate(scenario=scenario)
+    page = client_for(alice).get(report_url(scenario)).content.decode()
+    assert "Measured quality" in page
+    assert "41%" in page and "78%" in page
+    assert "base 41% -&gt; fine-tuned 78%" in page  # question 1 cites the measurement
