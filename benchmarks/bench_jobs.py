@@ -59,10 +59,10 @@ def main() -> None:
     from decisions.models import PriceChange, Project, Scenario
     from decisions.recompute import catalog_recompute_start
     from decisions.tasks import noop
-    from tests.services import CeleryWorker, RedisServer, wait_for
+    from tests.services import CeleryWorker, RedisServer, point_celery_at, wait_for
 
     redis = RedisServer().start()
-    app.conf.broker_url = app.conf.result_backend = redis.url
+    point_celery_at(app, redis.url)
     app.conf.task_always_eager = False
     workers = [CeleryWorker(redis.url, name=f"bench{i}") for i in range(args.workers)]
     try:

@@ -266,6 +266,9 @@ CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 # `worker_check`'s round trip.
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_RESULT_EXPIRES = 3600
+# No task but that one returns through the backend, so sending never waits on it (a
+# result store that is down would otherwise retry for seconds inside the request).
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True

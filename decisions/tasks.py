@@ -43,7 +43,7 @@ def recompute_batch(scenario_ids: list[int], catalog_version: str) -> int:
     return recompute.scenarios_recompute(scenario_ids=scenario_ids, catalog_version=catalog_version)
 
 
-@shared_task
+@shared_task(ignore_result=False)
 def noop() -> str:
     """For `manage.py worker_check`: proves a worker takes tasks from the broker."""
     return "pong"

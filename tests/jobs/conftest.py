@@ -5,7 +5,7 @@ import shutil
 import pytest
 
 from tests.conftest import require
-from tests.services import CeleryWorker, RedisServer
+from tests.services import CeleryWorker, RedisServer, point_celery_at
 
 
 @pytest.fixture
@@ -22,19 +22,10 @@ def broker(redis_server):
     """Point this process's Celery app at the test's Redis for sending tasks."""
     from config.celery import app
 
-    def forget_connections():
-        # Celery caches its producer pool and result backend on first use.
-        app._pool = None
-        app.amqp._producer_pool = None
-        app._local.__dict__.pop("backend", None)
-
     before = (app.conf.broker_url, app.conf.result_backend)
-    app.conf.broker_url = redis_server.url
-    app.conf.result_backend = redis_server.url
-    forget_connections()
+    point_celery_at(app, redis_server.url)
     yield redis_server
-    app.conf.broker_url, app.conf.result_backend = before
-    forget_connections()
+    point_celery_at(app, *before)
 
 
 @pytest.fixture

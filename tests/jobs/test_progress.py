@@ -81,21 +81,22 @@ def test_outsiders_cannot_poll_a_job(client_for, charlie, project, default_catal
 def test_the_broker_being_down_leaves_the_job_pending(project, default_catalog, settings):
     from config.celery import app
     from decisions.jobs import job_enqueue
-    from tests.services import free_port
+    from tests.services import free_port, point_celery_at
 
     scenario = make_scenario(project)
     job = Job.objects.create(scenario=scenario)
-    before = app.conf.task_always_eager, app.conf.broker_url
+    eager, broker, backend = (
+        app.conf.task_always_eager,
+        app.conf.broker_url,
+        app.conf.result_backend,
+    )
     app.conf.task_always_eager = False
-    app.conf.broker_url = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
-    app._pool = None
-    app.amqp._producer_pool = None
+    point_celery_at(app, f"redis://127.0.0.1:{free_port()}/0")  # nothing listens there
     try:
         assert job_enqueue(job_id=job.pk) is False
     finally:
-        app.conf.task_always_eager, app.conf.broker_url = before
-        app._pool = None
-        app.amqp._producer_pool = None
+        app.conf.task_always_eager = eager
+        point_celery_at(app, broker, backend)
     job.refresh_from_db()
     assert job.status == JobStatus.PENDING
     assert "Broker unavailable" in job.error
