@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format bench bench-engine migrate seed
+.PHONY: install run test lint format bench bench-engine bench-load migrate seed
 
 $(VENV)/installed: pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Tunecase needs Python 3.11 or newer")'
@@ -43,3 +43,8 @@ bench: install
 	$(BIN)/python benchmarks/bench_engine.py
 	$(BIN)/python benchmarks/bench_pages.py
 	$(BIN)/python benchmarks/bench_jobs.py
+
+# 50 users against gunicorn + PostgreSQL + Redis with the production settings (about 2 min).
+# Shorter: make bench-load LOAD_ARGS="--users 10 --duration 15"
+bench-load: install
+	$(BIN)/python benchmarks/bench_load.py $(LOAD_ARGS)

@@ -1,8 +1,14 @@
 from __future__ import annotations
 
+import logging
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import LoginView
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,7 +17,43 @@ from django.views.decorators.http import require_POST
 from accounts.forms import ApiTokenForm, InvitationForm, SignupForm
 from accounts.middleware import SESSION_KEY
 from accounts.models import ApiToken, Invitation, Membership, hash_token
+from accounts.ratelimit import client_address, login_blocked
 from accounts.services import invitation_accept, user_signup
+
+security_log = logging.getLogger("tunecase.security")
+
+TOO_MANY_LOGINS = (
+    "Too many failed logins from here. For your account's safety, logging in is paused "
+    "for {minutes} minutes; try again later or ask an owner to reset your password."
+)
+
+
+class ThrottledLoginForm(AuthenticationForm):
+    """The login form while its username and address are throttled: it refuses without
+    looking at the password, so a guesser learns nothing from trying more."""
+
+    def clean(self):
+        minutes = max(1, settings.LOGIN_FAILURE_WINDOW // 60)
+        raise ValidationError(TOO_MANY_LOGINS.format(minutes=minutes), code="rate_limited")
+
+
+_login_view = LoginView.as_view()
+_throttled_login_view = LoginView.as_view(form_class=ThrottledLoginForm)
+
+
+def login_view(request):
+    """Django's LoginView, answering 429 with a clear message once the failed logins of
+    this username and address (or of this address) reach the limit; see accounts.ratelimit."""
+    username = request.POST.get("username", "") if request.method == "POST" else ""
+    if not (request.method == "POST" and login_blocked(username, client_address(request))):
+        return _login_view(request)
+    security_log.warning(
+        "login refused, rate limited: username=%r ip=%s", username[:150], client_address(request)
+    )
+    response = _throttled_login_view(request)
+    response.status_code = 429
+    response["Retry-After"] = str(settings.LOGIN_FAILURE_WINDOW)
+    return response
 
 
 def signup(request):

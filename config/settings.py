@@ -291,7 +291,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 600, minimum=1),
     "socket_timeout": 2,
     "socket_connect_timeout": 2,
-    "max_retries": 1,
+    "max_retries": 0,  # a broker that is down fails the send at once
 }
 
 LOGGING = {

@@ -263,11 +263,13 @@ def decode_scenario_file(content: bytes) -> dict[str, Any]:
         raise ImportRejected([{"field": "file", "message": "is not UTF-8 text"}]) from None
     try:
         data = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as e:
+    except json.JSONDecodeError as e:
         message = f"is not JSON: {e.msg} (line {e.lineno}, column {e.colno})"
-        if isinstance(e, RecursionError):
-            message = "is not JSON: nested too deeply"
         raise ImportRejected([{"field": "file", "message": message}]) from None
+    except RecursionError:
+        raise ImportRejected(
+            [{"field": "file", "message": "is not JSON: nested too deeply"}]
+        ) from None
     if not isinstance(data, dict):
         raise ImportRejected(
             [{"field": "file", "message": "must hold one JSON object (a scenario)"}]

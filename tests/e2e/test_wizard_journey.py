@@ -94,7 +94,7 @@ def test_a_new_user_walks_the_wizard_to_the_verdict(
     page.get_by_role("button", name="Start the wizard").click()
 
     # htmx and the live summary work on the live server (static files served).
-    page.wait_for_function("typeof window.htmx === 'object'")
+    page.wait_for_function("() => typeof window.htmx === 'object'")
     summary = page.locator("#summary")
     expect(summary).to_contain_text("Payback")
 
