@@ -36,8 +36,9 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Connections close after each request in tests, so the test database can be dropped.
 test: lint
-	$(BIN)/pytest
+	DATABASE_CONN_MAX_AGE=0 $(BIN)/pytest
 
 bench: install
 	$(BIN)/python benchmarks/bench_engine.py
