@@ -19,8 +19,6 @@ from pathlib import Path
 import pytest
 from django.db.models import F
 
-from tests.e2e.test_wizard_journey import CHROMIUM, CHROMIUM_ARGS
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "a-Long-passphrase-42"
@@ -52,28 +50,17 @@ class Console:
 
 
 @pytest.fixture
-def chromium(require_chromium, monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
 def console() -> Console:
     return Console()
 
 
 @pytest.fixture
-def new_page(chromium, console):
+def new_page(browser, console):
     """new_page() -> a page in a new browser context: its own cookies, nothing shared."""
     contexts = []
 
     def make(**options):
-        context = chromium.new_context(viewport={"width": 1280, "height": 900}, **options)
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(20_000)
