@@ -23,6 +23,8 @@ class Command(BaseCommand):
             version, created = catalog_load_default(path=options["file"])
         except (OSError, ValueError) as exc:
             raise CommandError(str(exc)) from exc
+        if options["verbosity"] == 0:
+            return
         if created:
             self.stdout.write(self.style.SUCCESS(f"Created and published catalog {version.slug}."))
         else:
