@@ -147,10 +147,7 @@ def scenario_for_api(request, scenario_id: int, *, edit: bool = False) -> Scenar
 
 def validated_inputs(data: dict[str, Any]) -> dict[str, Any]:
     """The API stores only valid scenarios, written out in full (defaults filled)."""
-    checked = scenario_check(inputs=data)
-    if not checked.ok:
-        raise ScenarioError(checked.errors)
-    return checked.normalized
+    return scenario_check(inputs=data).valid().normalized
 
 
 # --- Views ---------------------------------------------------------------------------------
@@ -261,9 +258,7 @@ def result(request, scenario_id: int):
     """GET: the newest result. POST: compute one (202 with the job to poll)."""
     scenario = scenario_for_api(request, scenario_id, edit=request.method == "POST")
     if request.method == "POST":
-        checked = scenario_checked(scenario=scenario)  # refuse what cannot compute
-        if not checked.ok:
-            raise ScenarioError(checked.errors)
+        scenario_checked(scenario=scenario).valid()  # refuse what cannot compute
         job = job_request(scenario=scenario, user=request.user)
         job.refresh_from_db()
         return JsonResponse(job_json(job), status=202)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from decisions.engine import ScenarioError, evaluate
+from decisions.engine import evaluate
 from decisions.services import scenario_check
 
 
@@ -14,7 +14,5 @@ def scenario_evaluate_json(data: Any, *, catalog: str | None = None) -> dict:
     `catalog` (a version slug or "latest") overrides the scenario's own `catalog` key."""
     if isinstance(data, dict) and catalog:
         data = {**data, "catalog": catalog}
-    checked = scenario_check(inputs=data)
-    if not checked.ok:
-        raise ScenarioError(checked.errors)
+    checked = scenario_check(inputs=data).valid()
     return evaluate(checked.scenario, checked.book)

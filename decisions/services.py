@@ -67,6 +67,13 @@ class Checked:
     def ok(self) -> bool:
         return self.scenario is not None
 
+    def valid(self) -> Checked:
+        """This check, or ScenarioError naming every problem: for callers that refuse
+        to go on with an invalid draft."""
+        if not self.ok:
+            raise ScenarioError(self.errors)
+        return self
+
     @property
     def normalized(self) -> dict[str, Any] | None:
         return scenario_to_dict(self.scenario) if self.scenario is not None else None
@@ -216,9 +223,7 @@ def scenario_evaluate(*, scenario: Scenario, user: User | None = None) -> Result
     Raises ScenarioError when the draft does not validate. The one place results are
     computed: the lead moves this call onto a job queue later.
     """
-    checked = scenario_checked(scenario=scenario)
-    if not checked.ok:
-        raise ScenarioError(checked.errors)
+    checked = scenario_checked(scenario=scenario).valid()
     output = evaluate(checked.scenario, checked.book)
     framework = output.get("framework") or {}
     return Result.objects.create(
