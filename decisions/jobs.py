@@ -53,9 +53,9 @@ def job_enqueue(*, job_id: int) -> bool:
         compute_job.apply_async(args=[job_id], retry=False)
     except (BrokerError, RedisError, OSError) as exc:
         log.warning("job %s: broker unavailable (%s); left pending", job_id, exc)
-        Job.objects.filter(pk=job_id, status__in=UNFINISHED).exclude(
-            status=JobStatus.RUNNING
-        ).update(status=JobStatus.PENDING, error=f"Broker unavailable: {exc}")
+        Job.objects.filter(pk=job_id, status__in=[JobStatus.QUEUED, JobStatus.PENDING]).update(
+            status=JobStatus.PENDING, error=f"Broker unavailable: {exc}"
+        )
         return False
     return True
 
